@@ -220,9 +220,12 @@ export interface QueryStatusBatchResponse {
   results: QueryStatusBatchResult[];
 }
 
-/** A result page of an async query (the `Rows-*` and `Size` headers carry its position). */
+/**
+ * A result page of an async query (the `Rows-*` and `Size` headers carry its position).
+ * `data` is absent on a nonQuery's page (the OpenAPI's "Non Query Result" variant), which carries only parameters.
+ */
 export interface ResultPage {
-  data: string;
+  data?: string;
   parameters?: Parameter[] | null;
 }
 
