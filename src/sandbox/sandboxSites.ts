@@ -106,7 +106,8 @@ export function buildSandboxSites(options: SandboxSitesOptions): SandboxSite[] {
       database,
       db: practice.db,
       fhir: pmsType === 'BestPractice' ? new BestPracticeFhirFacade(practice.db, { now: currentDate, softwareVersion: practice.practice.pmsVersion }) : undefined,
-      haloLinkVersion: `25.${1000 + (build % 300)}.${build}`,
+      // Halo Link's CalVer: YY.MMDD.BuildNumber (e.g. 22.1207.209).
+      haloLinkVersion: `25.${1 + (build % 12)}${String(1 + (build % 28)).padStart(2, '0')}.${build}`,
       createdAt: now - (30 + (build % 300)) * 86_400_000,
       enrichedAt: now - (build % 3600) * 1000,
     };
