@@ -3,6 +3,7 @@ export type ApiErrorKind =
   | 'auth'
   | 'forbidden'
   | 'notFound'
+  | 'notAllowed'
   | 'siteOffline'
   | 'siteUnreachable'
   | 'rateLimited'

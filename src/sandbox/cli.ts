@@ -1,9 +1,12 @@
+import type { HalaxyApiKey } from './halaxy/halaxyAuth';
+import { HALAXY_RESOURCE_TYPES } from './halaxy/halaxyPermissions';
 import { startSandbox } from './sandbox';
 import type { RunningSandbox, SandboxSiteInfo } from './sandbox';
 
 const USAGE = `Usage: npm run sandbox -- [--port <0-65535>] [--seed <integer>] [--patients <1-200000>]
 
-Serves the Sandbox (an offline emulator of Halo Connect's integrator API over synthetic practices) on 127.0.0.1.
+Serves the Sandbox (an offline emulator of Halo Connect's integrator API and of Halaxy's FHIR API over synthetic
+practices) on 127.0.0.1.
   --port      port to listen on; 0 picks a free one (default 0)
   --seed      seed of every generated value, GUIDs and key included (default 1)
   --patients  patients of the main Best Practice clinic (default 2000)
@@ -64,6 +67,15 @@ function describeSite(site: SandboxSiteInfo): string {
   return parts.join('  ');
 }
 
+/** Another API key than the full one, on one line: `HALAXY_KEY <name>  clientId=…  clientSecret=…  <what it may do>`. */
+function describeHalaxyKey(client: HalaxyApiKey): string {
+  const permissions = HALAXY_RESOURCE_TYPES.map((type) => [type, client.permissions[type]] as const);
+  const unreadable = permissions.filter(([, allowed]) => !allowed.read).map(([type]) => type);
+  const writes = permissions.some(([, allowed]) => allowed.create || allowed.update);
+  const scope = [unreadable.length > 0 ? `no access to ${unreadable.join(', ')}` : '', writes ? '' : 'retrieve only'].filter((part) => part !== '');
+  return [`HALAXY_KEY ${client.name}`, `clientId=${client.clientId}`, `clientSecret=${client.clientSecret}`, scope.join('; ') || 'full access'].join('  ');
+}
+
 async function main(): Promise<void> {
   let options: CliOptions | 'help';
   try {
@@ -88,7 +100,17 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const lines = [`HALO_CONNECT_URL=${sandbox.url}`, `HALO_CONNECT_KEY=${sandbox.key}`, ...sandbox.sites.map(describeSite), 'Sandbox ready: Ctrl+C stops it.'];
+  const [fullKey, ...otherKeys] = sandbox.halaxy.clients;
+  const lines = [
+    `HALO_CONNECT_URL=${sandbox.url}`,
+    `HALO_CONNECT_KEY=${sandbox.key}`,
+    ...sandbox.sites.map(describeSite),
+    `HALAXY_URL=${sandbox.halaxy.url}`,
+    `HALAXY_CLIENT_ID=${fullKey.clientId}`,
+    `HALAXY_CLIENT_SECRET=${fullKey.clientSecret}`,
+    ...otherKeys.map(describeHalaxyKey),
+    'Sandbox ready: Ctrl+C stops it.',
+  ];
   process.stdout.write(lines.join('\n') + '\n');
   const stop = (): void => {
     process.off('SIGINT', stop);

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ApiError } from '../errors';
+import type { FhirResource } from '../fhir/bundle';
 import { secretRedactor } from '../http/errorMapping';
 import { HttpClient } from '../http/httpClient';
 import type { HttpClientOptions, HttpMethod, ResponseBody, ResponseBodyKind, ResponseHeaders } from '../http/httpClient';
@@ -31,12 +32,6 @@ export interface ResultPageResponse {
   page: ResultPage;
   rows?: RowsRange;
   size?: number;
-}
-
-/** A FHIR resource or Bundle as the facade returns it. */
-export interface FhirResource {
-  resourceType: string;
-  [field: string]: unknown;
 }
 
 export const HALO_BASE_URLS: Readonly<Record<'production' | 'stage', string>> = {

@@ -14,6 +14,10 @@ export function kindForStatus(status: number): ApiErrorKind {
       return 'forbidden';
     case 404:
       return 'notFound';
+    case 405:
+      // The API does not offer this operation on this resource at all (Halaxy refuses DELETE, reading clinical
+      // notes): no change to the request will help, which is what sets it apart from badRequest.
+      return 'notAllowed';
     case 410:
       return 'expired';
     case 413:
@@ -25,7 +29,7 @@ export function kindForStatus(status: number): ApiErrorKind {
     case 504:
       return 'timeout';
     default:
-      // Other 4xx (405, 409, …) are still something about our request; 3xx are never expected from these APIs.
+      // Other 4xx (409, …) are still something about our request; 3xx are never expected from these APIs.
       return status >= 400 && status < 500 ? 'badRequest' : 'badResponse';
   }
 }
@@ -67,10 +71,14 @@ export function serverDetails(body: unknown): QueryErrorDetails | undefined {
 }
 
 function operationOutcomeIssue(object: JsonObject): JsonObject | undefined {
+  return operationOutcomeIssues(object)[0];
+}
+
+function operationOutcomeIssues(object: JsonObject): JsonObject[] {
   if (object.resourceType !== 'OperationOutcome' || !Array.isArray(object.issue)) {
-    return undefined;
+    return [];
   }
-  return asObject(object.issue[0]);
+  return object.issue.map(asObject).filter((issue): issue is JsonObject => issue !== undefined);
 }
 
 function issueText(issue: JsonObject): string | undefined {
@@ -78,9 +86,21 @@ function issueText(issue: JsonObject): string | undefined {
 }
 
 /**
+ * Every error (or fatal) issue's text, one after the other: a validation failure often names several fields, and the
+ * user needs all of them. Falls back to the first issue when none is marked as an error.
+ */
+function outcomeText(object: JsonObject): string | undefined {
+  const issues = operationOutcomeIssues(object);
+  const errors = issues.filter((issue) => issue.severity === 'error' || issue.severity === 'fatal');
+  const texts = [...new Set((errors.length > 0 ? errors : issues.slice(0, 1)).map(issueText).filter((text) => text !== undefined))];
+  // Sentences run on with a space; bare phrases would run together, so they get a semicolon.
+  return texts.length > 0 ? texts.reduce((joined, text) => `${joined}${/[.!?]$/.test(joined) ? ' ' : '; '}${text}`) : undefined;
+}
+
+/**
  * The server's own words from an error body, in the shapes these APIs use: Halo's envelope
  * `{"error":{"message"}}` or its unwrapped fields, a failed query's `errorDetails.errorMessage` (or the deprecated flat
- * `errorMessage`), and a FHIR OperationOutcome's first issue.
+ * `errorMessage`), a FHIR OperationOutcome's error issues, and an OAuth 2 token error (`error_description`, `error`).
  */
 export function serverMessage(body: unknown): string | undefined {
   const object = asObject(body);
@@ -88,14 +108,14 @@ export function serverMessage(body: unknown): string | undefined {
     return undefined;
   }
   const envelope = asObject(object.error);
-  const issue = operationOutcomeIssue(object);
   return (
     nonEmptyString(envelope?.message) ??
     nonEmptyString(asObject(object.errorDetails)?.errorMessage) ??
     nonEmptyString(object.errorMessage) ??
-    (issue ? issueText(issue) : undefined) ??
+    outcomeText(object) ??
     // Azure API Management's own 401 says `{"statusCode":401,"message":"Access denied …"}`.
     nonEmptyString(object.message) ??
+    nonEmptyString(object.error_description) ??
     (typeof object.error === 'string' ? nonEmptyString(object.error) : undefined)
   );
 }
@@ -117,12 +137,12 @@ export interface ResponseErrorContext {
   redact: (text: string) => string;
 }
 
-/** The generic error for a non-2xx response. */
-export function errorFromResponse(context: ResponseErrorContext): ApiError {
+/** The generic error for a non-2xx response; `kind` overrides the status's usual kind where an API means otherwise. */
+export function errorFromResponse(context: ResponseErrorContext, kind: ApiErrorKind = kindForStatus(context.status)): ApiError {
   const { status, body, request, retryAfterSeconds, redact } = context;
   const message = serverMessage(body);
   const details = serverDetails(body);
-  return new ApiError(kindForStatus(status), redact(message ?? statusSentence(status)), {
+  return new ApiError(kind, redact(message ?? statusSentence(status)), {
     status,
     details: details && redactDetails(details, redact),
     retryAfterSeconds,

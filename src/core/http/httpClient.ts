@@ -52,6 +52,13 @@ export interface HttpRequest<K extends ResponseBodyKind> {
    * status mapping applies; return undefined to keep the generic one.
    */
   interpretError?: (context: ResponseErrorContext) => ApiError | undefined;
+  /**
+   * Values to keep out of errors besides the credential headers' (which are always kept out): a client secret sent
+   * in the body, say.
+   */
+  secrets?: readonly string[];
+  /** Sees the status and headers of every response, each attempt's, error or not (rate-limit quotas, for example). */
+  onResponseHeaders?: (status: number, headers: ResponseHeaders) => void;
 }
 
 /** What the observability hooks see: never headers, bodies or query strings. */
@@ -137,7 +144,7 @@ export class HttpClient {
   /** Sends `request`, retrying where that is safe, and resolves with a 2xx response or rejects with an `ApiError`. */
   async send<K extends ResponseBodyKind>(request: HttpRequest<K>): Promise<HttpResponse<K>> {
     const label = `${request.method} ${request.url.pathname}`;
-    const redact = secretRedactor(secretsIn(request.headers));
+    const redact = secretRedactor([...secretsIn(request.headers), ...(request.secrets ?? [])]);
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
@@ -209,6 +216,7 @@ export class HttpClient {
       } catch (error) {
         throw this.transportFailure(error, request, attempt, label, timeoutMs, redact, report);
       }
+      request.onResponseHeaders?.(response.status, response.headers);
 
       if (response.status >= 200 && response.status < 300) {
         if (request.responseBody === 'stream') {

@@ -211,7 +211,12 @@ function practiceIdentity(gen: Generation): { name: string; abn: string; hpio: s
 
 function practiceLocations(gen: Generation, suburb: Suburb): PracticeLocation[] {
   const random = gen.random.fork('locations');
-  const count = gen.options.patients < 1000 ? 1 : gen.options.patients >= 20000 ? 3 : random.int(1, 3);
+  // A Halaxy practice is a group of clinics; other practices grow branches with their size.
+  const count =
+    gen.options.software === 'Halaxy' ? random.int(2, 3)
+    : gen.options.patients < 1000 ? 1
+    : gen.options.patients >= 20000 ? 3
+    : random.int(1, 3);
   const others = SUBURBS_BY_STATE[gen.state].filter((s) => s.name !== suburb.name);
   const label = gen.options.kind === 'dental' ? 'Dental' : 'Medical Centre';
   const locations: PracticeLocation[] = [];

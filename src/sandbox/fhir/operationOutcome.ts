@@ -1,5 +1,7 @@
 /** The FHIR R4 issue-type codes the Sandbox reports (a subset of http://hl7.org/fhir/issue-type). */
-export type IssueCode = 'invalid' | 'not-found' | 'not-supported' | 'processing' | 'exception' | 'value' | 'informational';
+export type IssueCode =
+  | 'invalid' | 'required' | 'value' | 'business-rule' | 'conflict' | 'duplicate' | 'not-found' | 'not-supported'
+  | 'processing' | 'exception' | 'informational' | 'security' | 'login' | 'forbidden' | 'throttled' | 'transient' | 'too-long';
 
 export type IssueSeverity = 'fatal' | 'error' | 'warning' | 'information';
 
