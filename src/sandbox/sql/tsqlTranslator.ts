@@ -86,18 +86,6 @@ export function translateBatch(text: string, context: TranslationContext): Trans
   return parseStatements(prepared).map((ast) => translateStatement(ast, context));
 }
 
-/** Read or write for each statement of a batch, from the same AST the translator uses. */
-export function describeStatements(text: string): { kind: 'read' | 'write' | 'unknown' }[] {
-  const tokens = tokenize(text);
-  if (parseExecCall(text, tokens)) return [{ kind: 'unknown' }];
-  return parseStatements(preparseBatch(text, tokens)).map((ast) => {
-    if (ast.type === 'select') return { kind: 'read' as const };
-    if (ast.type === 'insert' || ast.type === 'update' || ast.type === 'delete' || ast.type === 'replace') return { kind: 'write' as const };
-    if (ast.type === 'declare') return { kind: 'read' as const };
-    return { kind: 'unknown' as const };
-  });
-}
-
 function parseStatements(text: string): Node[] {
   let ast: Node;
   try {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import initSqlJs from 'sql.js';
 import { registerTsqlFunctions } from '../../../../src/sandbox/sql/tsqlFunctions';
-import { describeStatements, translateBatch } from '../../../../src/sandbox/sql/tsqlTranslator';
+import { translateBatch } from '../../../../src/sandbox/sql/tsqlTranslator';
 import type { SqlStatement, TranslationContext } from '../../../../src/sandbox/sql/tsqlTranslator';
 import { SqlExecutionError } from '../../../../src/sandbox/sql/types';
 
@@ -40,13 +40,6 @@ describe('tsqlTranslator', () => {
     const statement = translateOne('SELECT * FROM PATIENTS WHERE INTERNALID = @Id OR SURNAME = @id OR FIRSTNAME = @name');
     assert.deepEqual(statement.variables.sort(), ['id', 'name']);
     assert.match(statement.sql, /:v_id .*:v_id .*:v_name/);
-  });
-
-  it('describes statements as reads and writes from the AST', () => {
-    assert.deepEqual(describeStatements("SELECT 1; UPDATE PATIENTS SET SURNAME = 'x'; INSERT INTO TITLES VALUES (9, 'Sir'); DELETE FROM TITLES"), [
-      { kind: 'read' }, { kind: 'write' }, { kind: 'write' }, { kind: 'write' },
-    ]);
-    assert.deepEqual(describeStatements('EXEC BP_GetAllUsers'), [{ kind: 'unknown' }]);
   });
 
   it('keeps procedure calls for the database to route', () => {
