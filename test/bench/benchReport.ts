@@ -6,8 +6,8 @@ export interface BenchFigure {
   value: number;
   baseline: number;
   unit: string;
-  /** The goal on the ratio value/baseline, e.g. `<=` 0.1. */
-  goal: { op: '<=' | '>='; ratio: number };
+  /** The goal: on the ratio value/baseline (e.g. `<=` 0.1), or on the value itself where the issue sets an absolute bar. */
+  goal: { op: '<=' | '>='; target: number; on: 'ratio' | 'value' };
 }
 
 export function ratioOf(figure: BenchFigure): number {
@@ -15,8 +15,8 @@ export function ratioOf(figure: BenchFigure): number {
 }
 
 export function passes(figure: BenchFigure): boolean {
-  const ratio = ratioOf(figure);
-  return figure.goal.op === '<=' ? ratio <= figure.goal.ratio : ratio >= figure.goal.ratio;
+  const measured = figure.goal.on === 'ratio' ? ratioOf(figure) : figure.value;
+  return figure.goal.op === '<=' ? measured <= figure.goal.target : measured >= figure.goal.target;
 }
 
 /** `bench <name>: <value> <unit> | baseline <value> <unit> | ratio <r> | goal <op><x> | PASS|FAIL` */
@@ -24,7 +24,8 @@ export function formatFigure(figure: BenchFigure): string {
   const round = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toPrecision(3));
   return (
     `bench ${figure.name}: ${round(figure.value)} ${figure.unit} | baseline ${round(figure.baseline)} ${figure.unit}` +
-    ` | ratio ${ratioOf(figure).toFixed(3)} | goal ${figure.goal.op}${figure.goal.ratio} | ${passes(figure) ? 'PASS' : 'FAIL'}`
+    ` | ratio ${ratioOf(figure).toFixed(3)} | goal ${figure.goal.op}${figure.goal.target}${figure.goal.on === 'value' ? ` ${figure.unit}` : ''}` +
+    ` | ${passes(figure) ? 'PASS' : 'FAIL'}`
   );
 }
 

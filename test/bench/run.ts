@@ -1,10 +1,11 @@
+import { activationFigure } from './activation';
 import { formatFigure, writeResults } from './benchReport';
 import { hostPageCost } from './hostPageCost';
 import { sandboxQueryFigures } from './sandboxQueries';
 
 /** `npm run bench`: every figure against its same-run baseline, printed and written to bench-results.json. */
 async function main(): Promise<void> {
-  const figures = [hostPageCost(), ...(await sandboxQueryFigures())];
+  const figures = [activationFigure(), hostPageCost(), ...(await sandboxQueryFigures())];
   for (const figure of figures) console.log(formatFigure(figure));
   writeResults('bench-results.json', figures);
 }

@@ -40,6 +40,8 @@ export interface SiteDirectory {
   list(): readonly SiteSummary[];
   /** By key, Halo GUID, or practice name (case-insensitive); undefined when nothing matches. */
   find(reference: string): SiteSummary | undefined;
+  /** Starts the built-in Sandbox (when it is among the connections) so that its sites are listed: pins and pickers can find them. */
+  loadSandboxSites(): Promise<void>;
   /** Makes the site's client (reused while the connection is unchanged). Rejects with ApiError('auth') when its secret is missing. */
   connect(site: SiteSummary, signal?: AbortSignal): Promise<SiteTarget>;
 }

@@ -1,0 +1,29 @@
+/*
+ * Mocha root hooks for the end-to-end suite (loaded through test/e2e/.mocharc.json): one VS Code for the whole run,
+ * because starting code-server and Chromium costs seconds of both cores. Each test's screenshots go to a folder
+ * named after it.
+ */
+import type { Context } from 'mocha';
+import { Workbench } from './harness';
+
+let current: Workbench | undefined;
+
+/** The suite's running workbench. */
+export function workbench(): Workbench {
+  if (!current) throw new Error('The workbench is not running: load test/e2e/suiteWorkbench.ts as a root hook plugin');
+  return current;
+}
+
+export const mochaHooks = {
+  async beforeAll(this: Context): Promise<void> {
+    this.timeout(120_000);
+    current = await Workbench.start();
+  },
+  beforeEach(this: Context): void {
+    current?.beginTest(this.currentTest?.fullTitle() ?? 'test');
+  },
+  async afterAll(this: Context): Promise<void> {
+    this.timeout(30_000);
+    await current?.stop();
+  },
+};
