@@ -1,7 +1,7 @@
 import { ApiError } from '../errors';
 import { errorFromResponse } from '../http/errorMapping';
 import type { HttpClient, HttpRequest } from '../http/httpClient';
-import { cancelledError } from '../http/retryTiming';
+import { abortable, cancelledError } from '../http/retryTiming';
 
 export interface TokenCacheOptions {
   /** `{base}/oauth/token`. */
@@ -58,7 +58,7 @@ export class TokenCache {
     this.pending ??= this.request().finally(() => {
       this.pending = undefined;
     });
-    return (await raceSignal(this.pending, signal, request)).value;
+    return (await abortable(this.pending, signal, request)).value;
   }
 
   /**
@@ -98,25 +98,4 @@ export class TokenCache {
     this.cached = token;
     return token;
   }
-}
-
-/** `promise`, or a cancellation as soon as `signal` aborts (leaving `promise` to run on for others). */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, request: string): Promise<T> {
-  if (!signal) {
-    return promise;
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelledError(request));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

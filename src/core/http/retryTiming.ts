@@ -43,6 +43,33 @@ export function abortableDelay(ms: number, signal: AbortSignal | undefined, requ
   });
 }
 
+/**
+ * `work`, or `ApiError('cancelled')` as soon as `signal` aborts, leaving `work` to run on for whoever else awaits it
+ * (a shared token request, the Sandbox starting).
+ */
+export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, request?: string): Promise<T> {
+  if (!signal) {
+    return work;
+  }
+  if (signal.aborted) {
+    return Promise.reject(cancelledError(request));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelledError(request));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** The error every cancellation in the core ends in. */
 export function cancelledError(request?: string): ApiError {
   return new ApiError('cancelled', 'The request was cancelled.', { request });

@@ -7,7 +7,7 @@ import type { HaloEnvironment } from '../../core/haloConnect/haloConnectClient';
 import { PMS_NAME_BY_TYPE } from '../../core/haloConnect/wireTypes';
 import type { PracticeManagementName, Site } from '../../core/haloConnect/wireTypes';
 import type { HttpClientOptions } from '../../core/http/httpClient';
-import { cancelledError } from '../../core/http/retryTiming';
+import { abortable } from '../../core/http/retryTiming';
 import type { RunningSandbox } from '../../sandbox/sandbox';
 import {
   connectionIsProduction,
@@ -382,28 +382,4 @@ async function halaxyPracticeName(client: HalaxyClient, signal: AbortSignal | un
     log.info(`The Halaxy practice's name could not be read: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
-}
-
-/** Rejects as soon as `signal` aborts, leaving `work` to finish on its own (starting the Sandbox cannot be stopped halfway). */
-function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) {
-    return work;
-  }
-  if (signal.aborted) {
-    return Promise.reject(cancelledError());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
