@@ -14,22 +14,16 @@ import {
 } from './clinicalReference';
 import { addMonths, dayOf, isoDate, isoDateTime, parseIsoDay, yearOf, yearsBetween } from './practiceClock';
 import type {
-  Allergy,
   Appointment,
   AppointmentKind,
-  Condition,
-  Encounter,
+  ClinicalRecords,
   EncounterMode,
-  Immunisation,
   Invoice,
   Investigation,
-  Medication,
-  Observation,
   Patient,
   Payer,
   PracticeKind,
   Practitioner,
-  Recall,
   ServiceLine,
 } from './practiceModel';
 import { type Random, WeightedPicker } from './random';
@@ -44,17 +38,6 @@ export interface ClinicalInput {
   appointments: readonly Appointment[];
 }
 
-export interface ClinicalRecords {
-  encounters: Encounter[];
-  conditions: Condition[];
-  medications: Medication[];
-  immunisations: Immunisation[];
-  allergies: Allergy[];
-  observations: Observation[];
-  investigations: Investigation[];
-  invoices: Invoice[];
-  recalls: Recall[];
-}
 
 const PRODUCT_BY_ID = new Map(PRODUCTS.map((p) => [p.productId, p]));
 const VACCINE_BY_ID = new Map(VACCINES.map((v) => [v.vaccineId, v]));

@@ -238,7 +238,20 @@ export interface Recall {
 }
 
 /** One practice, every value a function of the generator's seed and `now`. */
-export interface GeneratedPractice {
+/** A practice's clinical and billing records. */
+export interface ClinicalRecords {
+  encounters: Encounter[];
+  conditions: Condition[];
+  medications: Medication[];
+  immunisations: Immunisation[];
+  allergies: Allergy[];
+  observations: Observation[];
+  investigations: Investigation[];
+  invoices: Invoice[];
+  recalls: Recall[];
+}
+
+export interface GeneratedPractice extends ClinicalRecords {
   seed: number;
   /** The instant the data is relative to (the generator's `now`), as `Date#toISOString` gives it. */
   instant: string;
@@ -259,13 +272,4 @@ export interface GeneratedPractice {
   practitioners: Practitioner[];
   patients: Patient[];
   appointments: Appointment[];
-  encounters: Encounter[];
-  conditions: Condition[];
-  medications: Medication[];
-  immunisations: Immunisation[];
-  allergies: Allergy[];
-  observations: Observation[];
-  investigations: Investigation[];
-  invoices: Invoice[];
-  recalls: Recall[];
 }
