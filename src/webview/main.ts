@@ -165,8 +165,8 @@ function statusLine(current: Run, summary: RunSummary | undefined): string {
     const rows = summary?.rowCount ?? current.rowCount;
     parts.push(count(rows, 'row'));
     if (current.rendered < rows) parts.push(`showing the first ${current.rendered.toLocaleString('en-AU')}`);
+    parts.push(count(summary?.pages ?? current.pages, 'page'));
   }
-  parts.push(count(summary?.pages ?? current.pages, 'page'));
   parts.push(duration(summary?.elapsedMs ?? Date.now() - current.startedAt));
   parts.push(current.site);
   return parts.join(' · ');

@@ -33,7 +33,8 @@ function findChromium(): string {
   }
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+/** Polls `probe` every 200 ms until it gives a value (not undefined), and resolves with it; rejects, naming `what`, after `timeoutMs`. */
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -96,7 +97,8 @@ export class Workbench {
       });
       browserPid = childProcesses(process.pid).find((entry) => !before.has(entry.pid) && /chrom/i.test(entry.command))?.pid;
       if (browserPid !== undefined) forgetBrowser = runOnExit(() => signalGroup(browserPid!, 'SIGKILL'));
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      // Clipboard access lets a test read what a "Copy" button put there, as a user pasting it would.
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
       page.setDefaultTimeout(DEFAULT_WAIT_MS);
       await page.goto(server.folderUrl, { timeout: WORKBENCH_WAIT_MS });
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: WORKBENCH_WAIT_MS });
@@ -117,6 +119,8 @@ export class Workbench {
   beginTest(title: string): void {
     this.testSlug = slug(title);
     this.step = 0;
+    // Screenshots of an earlier run of the same test would mix with this run's.
+    rmSync(path.join(SCREENSHOT_ROOT, this.testSlug), { recursive: true, force: true });
   }
 
   /** Saves what a user would see to `test-results/e2e/<test>/<nn>-<step>.png` and returns the path. */
@@ -137,7 +141,11 @@ export class Workbench {
       (await first.getAttribute('aria-label').catch(() => null))?.startsWith(title) ? true : undefined,
     );
     await this.page.keyboard.press('Enter');
-    await this.quickInput().waitFor({ state: 'hidden' });
+    // The palette closes; a command may open a quick pick of its own in the same widget at once, without a ">".
+    const input = this.quickInput().locator('input');
+    await until(`the palette to close after "${title}"`, DEFAULT_WAIT_MS, async () =>
+      !(await this.quickInput().isVisible()) || !(await input.inputValue().catch(() => '')).startsWith('>') ? true : undefined,
+    );
   }
 
   /** Opens the palette on a filter text and returns the entries it shows; the palette stays open for a screenshot. */
@@ -155,11 +163,37 @@ export class Workbench {
   async openFile(name: string): Promise<void> {
     await this.closeQuickInput();
     await this.page.keyboard.press('Control+P');
-    await this.quickInput().locator('input').waitFor();
-    await this.page.keyboard.type(name);
-    await this.quickPickRow(name).first().waitFor();
+    const input = this.quickInput().locator('input');
+    await input.waitFor();
+    await input.fill(name);
+    // Enter opens the first row: until the filter applies that is the most recently opened file, whatever it is.
+    const first = this.quickInput().locator('.monaco-list-row').first();
+    await until(`${name} at the top of Quick Open`, DEFAULT_WAIT_MS, async () =>
+      (await first.getAttribute('aria-label').catch(() => null))?.startsWith(name) ? true : undefined,
+    );
     await this.page.keyboard.press('Enter');
     await this.page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor();
+  }
+
+  /**
+   * Opens a file by its absolute path through File › Open File (Ctrl+O), as a user does for a file Quick Open does not
+   * know yet: Quick Open lists files from a search it caches, so a file a test has just written may be missing there.
+   */
+  async openPath(file: string): Promise<void> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press('Control+O');
+    await this.waitForQuickInputTitle('Open File');
+    // The dialog lists the folder it starts in and then writes that folder's path into its box, over anything typed
+    // before: type once the file is listed, and again should the box still be overwritten.
+    await this.quickInput().locator('.monaco-list-row', { hasText: path.basename(file) }).first().waitFor();
+    const input = this.quickInput().locator('input');
+    await until(`${file} in the Open File box`, DEFAULT_WAIT_MS, async () => {
+      if ((await input.inputValue()) === file) return true;
+      await input.fill(file);
+      return undefined;
+    });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.tabs-container .tab.active[aria-label^="${path.basename(file)}"]`).waitFor();
   }
 
   /** The text of every notification on screen (toasts and, when open, the notification centre). */
@@ -189,6 +223,14 @@ export class Workbench {
     );
   }
 
+  /** A notification toast on screen whose message matches, with its buttons. */
+  notificationToast(pattern: RegExp): Locator {
+    return this.page
+      .locator('.notifications-toasts .notification-toast')
+      .filter({ has: this.page.locator('.notification-list-item-message').filter({ hasText: pattern }) })
+      .first();
+  }
+
   /** Dismisses every notification, so the next wait sees only new ones. */
   async clearNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications');
@@ -200,9 +242,116 @@ export class Workbench {
     await this.page.locator(`.activitybar [aria-label^="${title}"]`).first().click();
   }
 
-  /** A tree row (in any view) showing the text. */
-  treeItem(text: string): Locator {
-    return this.page.locator('.monaco-list-row', { hasText: text });
+  /**
+   * Shows a view container of the activity bar (`practiceExplorer` for the extension's own) by clicking its icon, unless
+   * it is showing already: a click on the icon of the container on screen would hide the sidebar instead.
+   */
+  async showViewContainer(title: string, viewContainerId: string): Promise<void> {
+    const container = this.page.locator(`[id="workbench.view.extension.${viewContainerId}"]`);
+    if (!(await container.isVisible())) await this.clickActivityBar(title);
+    await container.waitFor();
+  }
+
+  /** A row of the trees in a view container (`practiceExplorer` for the extension's own) showing the text. */
+  viewTreeItem(viewContainerId: string, text: string): Locator {
+    return this.page.locator(`[id="workbench.view.extension.${viewContainerId}"] .monaco-list-row`, { hasText: text });
+  }
+
+  /**
+   * Expands a tree row and waits until it shows as expanded. A click toggles a row; the tree may redraw under the
+   * first click (while its provider answers), so one more is tried before giving up.
+   */
+  async expandTreeItem(row: Locator): Promise<void> {
+    const expanded = async (): Promise<true | undefined> => ((await row.getAttribute('aria-expanded')) === 'true' ? true : undefined);
+    for (let attempt = 1; ; attempt += 1) {
+      if (await expanded()) return;
+      await row.click();
+      try {
+        await until('the tree row to expand', 5_000, expanded);
+        return;
+      } catch (error) {
+        if (attempt === 2) throw error;
+      }
+    }
+  }
+
+  /**
+   * The rows a view container's trees show, top to bottom (only rows in view are rendered): the accessible label a
+   * screen reader reads, and the text on screen (label, a space, description).
+   */
+  async treeRows(viewContainerId: string): Promise<{ label: string; text: string }[]> {
+    return this.page
+      .locator(`[id="workbench.view.extension.${viewContainerId}"] .monaco-list-row`)
+      .evaluateAll((rows) =>
+        rows.map((row) => ({
+          label: row.getAttribute('aria-label') ?? '',
+          text: ['.label-name', '.label-description']
+            .map((selector) => row.querySelector(selector)?.textContent?.trim() ?? '')
+            .filter((part) => part !== '')
+            .join(' '),
+        })),
+      );
+  }
+
+  /** Drags the sash between the sidebar and the editors until the sidebar is `width` pixels wide (as far as VS Code allows). */
+  async resizeSidebar(width: number): Promise<void> {
+    const sidebar = await this.page.locator('.part.sidebar').boundingBox();
+    if (!sidebar) throw new Error('The sidebar is not showing');
+    const edge = sidebar.x + sidebar.width;
+    const y = sidebar.y + sidebar.height / 2;
+    await this.page.mouse.move(edge, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(sidebar.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  /** A status-bar entry showing the text. */
+  statusBarItem(text: string): Locator {
+    return this.page.locator('.statusbar-item', { hasText: text }).first();
+  }
+
+  /** A CodeLens of the visible editors showing the text (a link to click). */
+  codeLens(text: string): Locator {
+    return this.page.locator('.codelens-decoration a', { hasText: text }).first();
+  }
+
+  /** A modal dialog (VS Code draws them in the page: there are no native dialogs in a browser). */
+  dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  /** Waits for the browser's clipboard to hold text that matches (a Copy button writes it asynchronously), and returns it. */
+  waitForClipboard(pattern: RegExp, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+    return until(`clipboard text matching ${pattern}`, timeoutMs, async () => {
+      const text = await this.page.evaluate(() => navigator.clipboard.readText());
+      return pattern.test(text) ? text : undefined;
+    });
+  }
+
+  /**
+   * Answers a quick pick as a user does: waits for its title (so keys go to this pick, not the one before), types a
+   * filter, checks that the first row is the item wanted, and accepts it with Enter.
+   */
+  async pickQuickItem(title: string, label: string): Promise<void> {
+    await this.waitForQuickInputTitle(title);
+    await this.quickInput().locator('input').fill(label);
+    const first = this.quickInput().locator('.monaco-list-row').first();
+    await until(`"${label}" at the top of the quick pick "${title}"`, DEFAULT_WAIT_MS, async () =>
+      (await first.getAttribute('aria-label').catch(() => null))?.includes(label) ? true : undefined,
+    );
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Answers an input box: waits for its title, replaces whatever value it suggests with `value`, and presses Enter. */
+  async answerInputBox(title: string, value: string): Promise<void> {
+    await this.waitForQuickInputTitle(title);
+    await this.quickInput().locator('input').fill(value);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Waits for the quick pick or input box showing this title. */
+  async waitForQuickInputTitle(title: string, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    await this.quickInput().locator('.quick-input-title', { hasText: title }).waitFor({ timeout: timeoutMs });
   }
 
   /**
@@ -284,10 +433,6 @@ export class Workbench {
 
   private quickInput(): Locator {
     return this.page.locator('.quick-input-widget');
-  }
-
-  private quickPickRow(text: string): Locator {
-    return this.quickInput().locator('.monaco-list-row', { hasText: text });
   }
 }
 

@@ -22,6 +22,10 @@ export const mochaHooks = {
   beforeEach(this: Context): void {
     current?.beginTest(this.currentTest?.fullTitle() ?? 'test');
   },
+  async afterEach(this: Context): Promise<void> {
+    // What was on screen when a test failed is the first thing to look at; a failing screenshot must not hide the failure.
+    if (this.currentTest?.state === 'failed') await current?.screenshot('failure').catch(() => undefined);
+  },
   async afterAll(this: Context): Promise<void> {
     this.timeout(30_000);
     await current?.stop();

@@ -215,6 +215,8 @@ class CataloguesNode implements SiteTreeNode {
     item.iconPath = new vscode.ThemeIcon('library');
     item.contextValue = CONTEXT_VALUES.catalogues;
     item.tooltip = 'The databases a query can run against at this site: the default one unless a document picks another.';
+    // A plain-string tooltip would otherwise be what a screen reader reads for the row.
+    item.accessibilityInformation = { label: `Catalogues, ${this.site.catalogues.length}` };
     return item;
   }
 
@@ -260,6 +262,8 @@ class FhirResourcesNode implements SiteTreeNode {
     item.contextValue = CONTEXT_VALUES.fhirResources;
     item.tooltip =
       this.site.pms === 'Halaxy' ? "The resources Halaxy's CapabilityStatement lists." : "The resources Halo Connect's FHIR facade serves for this site.";
+    // A plain-string tooltip would otherwise be what a screen reader reads for the row.
+    item.accessibilityInformation = { label: 'FHIR resources' };
     return item;
   }
 
@@ -321,6 +325,8 @@ class RegisteredQueriesNode implements SiteTreeNode {
     item.iconPath = new vscode.ThemeIcon('history');
     item.contextValue = CONTEXT_VALUES.registeredQueries;
     item.tooltip = 'Queries Halo re-runs at this site on a schedule; the latest result of each can be opened.';
+    // A plain-string tooltip would otherwise be what a screen reader reads for the row.
+    item.accessibilityInformation = { label: 'Registered queries' };
     return item;
   }
 
@@ -394,6 +400,8 @@ class HistoryNode implements SiteTreeNode {
     item.iconPath = new vscode.ThemeIcon('history');
     item.contextValue = CONTEXT_VALUES.history;
     item.tooltip = 'What ran where and when, newest first (the requests and row counts only, never the rows).';
+    // A plain-string tooltip would otherwise be what a screen reader reads for the row.
+    item.accessibilityInformation = { label: `Query history, ${this.services.history.entries().length} entries` };
     return item;
   }
 

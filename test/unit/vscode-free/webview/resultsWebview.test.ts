@@ -90,7 +90,7 @@ describe('webview/main in headless Chromium', function () {
       { type: 'done', runId: 2, summary: { rowsAffected: 3, pages: 0, elapsedMs: 20, parameters: [], notes: ['The result was too large.'] } },
     );
     assert.equal(await page.locator('table.rows tbody tr').count(), 0);
-    assert.equal(await page.locator('.status').textContent(), '3 rows affected · 0 pages · 20 ms · Bendigo Medical Clinic');
+    assert.equal(await page.locator('.status').textContent(), '3 rows affected · 20 ms · Bendigo Medical Clinic');
     assert.deepEqual(await page.locator('.notes li').allTextContents(), ['The result was too large.']);
   });
 
