@@ -16,36 +16,60 @@ const MIN_BINARY_LENGTH = 32;
 export function inferColumnTypes(columnCount: number, rows: readonly (readonly unknown[])[]): ColumnType[] {
   const types: ColumnType[] = [];
   for (let column = 0; column < columnCount; column++) {
-    types.push(inferColumn(rows, column));
+    const inference = new ColumnTypeInference();
+    for (const row of rows) {
+      if (inference.settled) break;
+      inference.add(row[column]);
+    }
+    types.push(inference.type);
   }
   return types;
 }
 
-function inferColumn(rows: readonly (readonly unknown[])[], column: number): ColumnType {
-  let verdict: ColumnType = 'null';
-  let binaryCandidate = true;
-  let binaryMarker = false;
-  for (const row of rows) {
-    const value = row[column];
+/**
+ * The same rules, one value at a time, for results that arrive page by page (the results grid infers while it
+ * indexes). Once `settled`, no later value can change the type, so callers may stop feeding values.
+ */
+export class ColumnTypeInference {
+  private verdict: ColumnType = 'null';
+  private binaryCandidate = true;
+  private binaryMarker = false;
+
+  get type(): ColumnType {
+    if (this.verdict === 'text') {
+      return this.binaryCandidate && this.binaryMarker ? 'binary' : 'text';
+    }
+    return this.verdict;
+  }
+
+  get settled(): boolean {
+    return this.verdict === 'text' && !this.binaryCandidate;
+  }
+
+  add(value: unknown): void {
     if (value === null || value === undefined) {
-      continue;
+      return;
     }
     const kind = kindOf(value);
     if (kind === 'text' && typeof value === 'string') {
-      binaryCandidate &&= value.length >= MIN_BINARY_LENGTH && BASE64.test(value);
-      binaryMarker ||= /[+/=]/.test(value);
+      this.binaryCandidate &&= value.length >= MIN_BINARY_LENGTH && BASE64.test(value);
+      this.binaryMarker ||= /[+/=]/.test(value);
     } else {
-      binaryCandidate = false;
+      this.binaryCandidate = false;
     }
-    verdict = merge(verdict, kind);
-    if (verdict === 'text' && !binaryCandidate) {
-      return 'text';
-    }
+    this.verdict = merge(this.verdict, kind);
   }
-  if (verdict === 'text') {
-    return binaryCandidate && binaryMarker ? 'binary' : 'text';
+
+  /** A copy to go back to, for a caller that may have to undo values (a page that turns out not to be JSON). */
+  clone(): ColumnTypeInference {
+    return Object.assign(new ColumnTypeInference(), this);
   }
-  return verdict;
+
+  /** A value the caller has classified itself (a number it has not parsed, a boolean, a nested object as `text`). */
+  addKind(kind: Exclude<ColumnType, 'null' | 'binary'>): void {
+    this.binaryCandidate = false;
+    this.verdict = merge(this.verdict, kind);
+  }
 }
 
 function kindOf(value: unknown): ColumnType {
