@@ -1,5 +1,5 @@
 import * as path from 'path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { RunningSandbox, SandboxOptions } from '../sandbox/sandbox';
 
 type SandboxModule = { startSandbox(options: SandboxOptions): Promise<RunningSandbox> };
@@ -35,4 +35,22 @@ export class SandboxHost implements vscode.Disposable {
   dispose(): void {
     void this.stop();
   }
+}
+
+/** The palette's *Start Sandbox* (which offers the URL and key for other tools) and *Stop Sandbox*. */
+export function registerSandboxCommands(sandbox: SandboxHost): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('practiceExplorer.startSandbox', async () => {
+      const running = await sandbox.start();
+      const copy = 'Copy URL and key';
+      const choice = await vscode.window.showInformationMessage(`Sandbox running at ${running.url} with ${running.sites.length} sites.`, copy);
+      if (choice === copy) {
+        await vscode.env.clipboard.writeText(`HALO_CONNECT_URL=${running.url}\nHALO_CONNECT_KEY=${running.key}\n`);
+      }
+    }),
+    vscode.commands.registerCommand('practiceExplorer.stopSandbox', async () => {
+      const stopped = await sandbox.stop();
+      void vscode.window.showInformationMessage(stopped ? 'Sandbox stopped.' : 'The Sandbox was not running.');
+    }),
+  ];
 }

@@ -1,8 +1,4 @@
-/** What a server's CapabilityStatement says a resource type can be searched by. */
-export interface ResourceCapability {
-  type: string;
-  searchParams: readonly { name: string; type: string; documentation?: string }[];
-}
+import type { ResourceCapability } from '../../core/fhir/capabilities';
 
 export interface FhirCompletion {
   label: string;
@@ -54,29 +50,6 @@ const MODIFIER_TEXT: Readonly<Record<string, string>> = {
   'of-type': 'An identifier of this type: system|code|value',
   identifier: 'The referenced resource has this identifier',
 };
-
-/** The searchable resource types of a CapabilityStatement (`rest[mode=server].resource`), sorted by type. */
-export function capabilityIndex(statement: unknown): ResourceCapability[] {
-  const rest = (statement as { rest?: unknown } | null)?.rest;
-  const servers = Array.isArray(rest) ? rest.filter((entry) => (entry as { mode?: unknown })?.mode !== 'client') : [];
-  const resources = servers.flatMap((server) => {
-    const listed = (server as { resource?: unknown }).resource;
-    return Array.isArray(listed) ? listed : [];
-  });
-  return resources
-    .filter((resource): resource is { type: string; searchParam?: unknown } => typeof (resource as { type?: unknown })?.type === 'string')
-    .map((resource) => ({
-      type: resource.type,
-      searchParams: (Array.isArray(resource.searchParam) ? resource.searchParam : [])
-        .filter((param): param is { name: string; type?: unknown; documentation?: unknown } => typeof (param as { name?: unknown })?.name === 'string')
-        .map((param) => ({
-          name: param.name,
-          type: typeof param.type === 'string' ? param.type : 'string',
-          documentation: typeof param.documentation === 'string' ? param.documentation : undefined,
-        })),
-    }))
-    .sort((a, b) => a.type.localeCompare(b.type));
-}
 
 const REQUEST_LINE = /^(\s*(?:GET|POST|PUT|PATCH|DELETE)\s+)(\S*)$/i;
 

@@ -4,7 +4,8 @@ import type { TextRange } from '../../core/documents/textRange';
 import { Disposable } from '../disposable';
 import type { ActiveSite, SiteDirectory } from '../sites/siteTypes';
 import { fhirCompletions, isRequestLinePrefix } from './fhirCompletion';
-import type { FhirCompletion, ResourceCapability } from './fhirCompletion';
+import type { ResourceCapability } from '../../core/fhir/capabilities';
+import type { FhirCompletion } from './fhirCompletion';
 import { documentSite } from './documentSite';
 import { siteLens } from './sqlDocuments';
 

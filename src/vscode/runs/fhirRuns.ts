@@ -4,8 +4,8 @@ import { isApiError } from '../../core/errors';
 import { isBundle } from '../../core/fhir/bundle';
 import type { FhirResource } from '../../core/fhir/bundle';
 import { describeError } from '../errorMessages';
-import { capabilityIndex } from '../documents/fhirCompletion';
-import type { ResourceCapability } from '../documents/fhirCompletion';
+import { capabilityResources } from '../../core/fhir/capabilities';
+import type { ResourceCapability } from '../../core/fhir/capabilities';
 import { documentSite, siteToRun } from '../documents/documentSite';
 import type { SiteSummary, SiteTarget } from '../sites/siteTypes';
 import { executeFhir, requestText, unsupportedFhirCall } from './fhirExecution';
@@ -89,7 +89,7 @@ export class FhirRuns {
 
   private async fetchCapabilities(site: SiteSummary, signal?: AbortSignal): Promise<ResourceCapability[]> {
     const target = fhirTarget(await this.services.directory.connect(site, signal));
-    return capabilityIndex(await executeFhir(target, { method: 'GET', path: 'metadata', query: new URLSearchParams() }, signal));
+    return capabilityResources(await executeFhir(target, { method: 'GET', path: 'metadata', query: new URLSearchParams() }, signal));
   }
 
   private async execute(site: SiteSummary, call: FhirCall, panel: { key: string; label: string }): Promise<void> {

@@ -4,7 +4,6 @@ import { pickAndPinSite } from '../documents/documentSite';
 import { FhirCodeLensProvider, FhirCompletionProvider, FhirDiagnostics } from '../documents/fhirDocuments';
 import { DOCUMENT_COMMANDS, SqlCodeLensProvider, SqlFormattingProvider } from '../documents/sqlDocuments';
 import { ResultsPanels } from '../results/resultsPanel';
-import type { SandboxHost } from '../sandboxHost';
 import { RUN_COMMANDS } from '../sites/siteTypes';
 import type { ActiveSite, QueryHistory, SiteDirectory } from '../sites/siteTypes';
 import { FHIR_COMMANDS, FhirRuns } from './fhirRuns';
@@ -17,8 +16,6 @@ export interface RunDependencies {
   activeSite: ActiveSite;
   history: QueryHistory;
   log: vscode.LogOutputChannel;
-  /** The embedded Sandbox; runs reach it through the directory, which starts it on first use. */
-  sandbox: SandboxHost;
 }
 
 const SQL_SELECTOR: vscode.DocumentSelector = { language: 'sql' };

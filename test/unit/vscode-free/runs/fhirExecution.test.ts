@@ -7,7 +7,7 @@ import { HalaxyClient } from '../../../../src/core/halaxy/halaxyClient';
 import { HaloConnectClient } from '../../../../src/core/haloConnect/haloConnectClient';
 import { startSandbox } from '../../../../src/sandbox/sandbox';
 import type { RunningSandbox } from '../../../../src/sandbox/sandbox';
-import { capabilityIndex } from '../../../../src/vscode/documents/fhirCompletion';
+import { capabilityResources } from '../../../../src/core/fhir/capabilities';
 import { executeFhir, requestText, unsupportedFhirCall } from '../../../../src/vscode/runs/fhirExecution';
 import type { FhirTarget } from '../../../../src/vscode/runs/fhirExecution';
 import { rejectionOf } from '../../core/support/loopbackServer';
@@ -92,7 +92,7 @@ describe('vscode/runs/fhirExecution against the Sandbox', function () {
 
   it('reads both servers\' CapabilityStatements into what completion offers', async () => {
     for (const target of [bestPractice, halaxyTarget]) {
-      const index = capabilityIndex(await executeFhir(target, request('GET metadata')));
+      const index = capabilityResources(await executeFhir(target, request('GET metadata')));
       const patient = index.find((resource) => resource.type === 'Patient');
       assert.ok(patient?.searchParams.some((param) => param.name === 'family' && param.type === 'string'), `${target.site.name}: ${JSON.stringify(patient)}`);
     }
