@@ -1,45 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { finished, spawnRepoScript } from '../../../../support/childProcess';
 import { halaxyRequest } from './halaxyFixture';
 
-const ROOT = path.resolve(__dirname, '../../../../..');
 const EXIT_LIMIT_MS = 20_000;
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function spawnTs(script: string, args: string[] = []) {
-  return spawn(process.execPath, ['--require', 'tsx/cjs', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function finished(child: ReturnType<typeof spawnTs>): Promise<Finished> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the process did not exit within ${EXIT_LIMIT_MS} ms; stdout: ${stdout}; stderr: ${stderr}`));
-    }, EXIT_LIMIT_MS);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('Halaxy Sandbox: the CLI and stopping', function () {
   this.timeout(45_000);
 
   it('prints HALAXY_URL, the full key as HALAXY_CLIENT_ID/SECRET and one line per other key, and they work', async () => {
-    const child = spawnTs('src/sandbox/cli.ts', ['--port', '0', '--patients', '100', '--seed', '4']);
-    const done = finished(child);
+    const child = spawnRepoScript('src/sandbox/cli.ts', ['--port', '0', '--patients', '100', '--seed', '4']);
+    const done = finished(child, EXIT_LIMIT_MS);
     const lines: string[] = [];
     const reader = createInterface({ input: child.stdout });
     try {
@@ -82,7 +53,7 @@ describe('Halaxy Sandbox: the CLI and stopping', function () {
   });
 
   it('stop() ends webhook deliveries in flight and cancels scheduled retries, so the process exits by itself', async () => {
-    const result = await finished(spawnTs('test/unit/sandbox/halaxy/http/stopWithWebhooksScript.ts'));
+    const result = await finished(spawnRepoScript('test/unit/sandbox/halaxy/http/stopWithWebhooksScript.ts'), EXIT_LIMIT_MS);
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}');
     assert.equal(report.created, 201);
